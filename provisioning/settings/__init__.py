@@ -19,6 +19,7 @@ from provisioning.settings.registry import (
 )
 from provisioning.settings.store import (
     delete_scope_values,
+    on_setting_written,
     read_setting,
     read_settings,
     unset_setting,
@@ -33,6 +34,7 @@ __all__ = [
     "delete_scope_values",
     "lookup",
     "matching",
+    "on_setting_written",
     "read_setting",
     "read_settings",
     "unset_setting",
@@ -41,3 +43,5 @@ __all__ = [
 
 # Import the catalogues for their definitions.
 from provisioning.settings import catalog_directory as _catalog_directory  # noqa: E402,F401
+# Modules whose reactions to setting changes must be registered whenever settings are written.
+from provisioning import auth as _auth  # noqa: E402,F401

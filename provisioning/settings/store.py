@@ -6,6 +6,7 @@ administer it; a refused write changes nothing.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -15,6 +16,27 @@ from provisioning.errors import InvalidInput
 from provisioning.models import SettingScope, SettingValue
 from provisioning.principal import Principal
 from provisioning.settings.registry import Setting, lookup
+
+
+WriteHook = Callable[[Session, Any], None]
+_WRITE_HOOKS: dict[str, list[WriteHook]] = {}
+
+
+def on_setting_written(setting_id: str) -> Callable[[WriteHook], WriteHook]:
+    """Register ``hook(session, new_server_value)`` to run, in the writer's transaction, after a
+    server-scope value of that setting is set or unset (e.g. erasing secrets a setting governs)."""
+
+    def register(hook: WriteHook) -> WriteHook:
+        _WRITE_HOOKS.setdefault(lookup(setting_id).id, []).append(hook)
+        return hook
+
+    return register
+
+
+def _run_hooks(session: Session, setting: Setting, scope: SettingScope) -> None:
+    if scope is SettingScope.SERVER:
+        for hook in _WRITE_HOOKS.get(setting.id, []):
+            hook(session, read_setting(session, setting.id))
 
 
 def _scope_of(postoffice_id: int | None, mailbox_id: int | None) -> tuple[SettingScope, int]:
@@ -110,6 +132,7 @@ def write_setting(
     else:
         row.value = canonical
     session.flush()
+    _run_hooks(session, setting, scope)
     return canonical
 
 
@@ -130,6 +153,7 @@ def unset_setting(
             SettingValue.setting_id == setting.id, SettingValue.scope == scope, SettingValue.scope_id == scope_id
         )
     )
+    _run_hooks(session, setting, scope)
 
 
 def delete_scope_values(session: Session, scope: SettingScope, scope_id: int) -> None:
