@@ -61,6 +61,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+WRITE_OPTION = "mailhive_write"
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -76,15 +79,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
 
-        # pysqlite's own transaction handling defers BEGIN; take the write lock at BEGIN so two
-        # writers queue on busy_timeout instead of one failing on upgrade from a read lock.
+        # pysqlite's own transaction handling is switched off so that we issue BEGIN ourselves:
+        # write transactions take the write lock at BEGIN (IMMEDIATE), so two writers queue on
+        # busy_timeout instead of one failing when it upgrades a read lock; reads stay deferred
+        # and, in WAL mode, never wait for a writer.
         @event.listens_for(engine, "connect")
         def _no_autobegin(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn: Any) -> None:
+            writing = conn.get_execution_options().get(WRITE_OPTION, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -109,8 +115,9 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session inside one transaction: committed on success, rolled back on any error."""
+        """A session inside one write transaction: committed on success, rolled back on any error."""
         with self.sessions() as session, session.begin():
+            session.connection(execution_options={WRITE_OPTION: True})
             yield session
 
     def dispose(self) -> None:
