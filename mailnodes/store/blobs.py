@@ -1,7 +1,7 @@
 """Where message bodies live: content-addressed files (the default) or database rows.
 
 Every body has a row in ``blobs`` whatever the backend: the row is what messages reference and
-what garbage collection counts. The filesystem backend writes ``<root>/ab/cd/<sha256>`` through a
+what garbage collection counts. The filesystem backend writes ``<root>/ab/<sha256>`` through a
 temporary file, fsync and an atomic rename, and fsyncs the directory, so a body is on disk before
 the transaction that acknowledges it commits. The database backend keeps the bytes in the row.
 
@@ -53,10 +53,12 @@ class FilesystemBlobStore:
         self.grace_seconds = grace_seconds
         self._tmp = self.root / "tmp"
         self._tmp.mkdir(parents=True, exist_ok=True)
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="blob-fsync")
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="blob-fsync")
 
     def path(self, sha: str) -> Path:
-        return self.root / sha[:2] / sha[2:4] / sha
+        # One level of 256 directories: a few thousand files each at a million bodies, and a
+        # batch touches few enough directories that fsyncing each of them stays cheap.
+        return self.root / sha[:2] / sha
 
     def _write_temp(self, sha: str, data: bytes) -> Path:
         tmp = self._tmp / f"{sha}.{os.getpid()}.{time.monotonic_ns()}"
@@ -83,14 +85,15 @@ class FilesystemBlobStore:
         directories: set[Path] = set()
         for sha, tmp in zip(unique, temps):
             target = self.path(sha)
-            if not target.parent.is_dir():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                directories.add(target.parent.parent)
-            os.replace(tmp, target)  # same content under the same name: replacing is harmless
+            try:
+                os.replace(tmp, target)  # same content under the same name: replacing is harmless
+            except FileNotFoundError:
+                target.parent.mkdir(exist_ok=True)
+                directories.add(self.root)
+                os.replace(tmp, target)
             directories.add(target.parent)
         if self.fsync:
-            for directory in directories:
-                _fsync_dir(directory)
+            list(self._pool.map(_fsync_dir, directories))
 
     def read(self, sha: str) -> bytes:
         try:
@@ -109,7 +112,7 @@ class FilesystemBlobStore:
             return False
 
     def all_shas(self) -> Iterable[str]:
-        for path in self.root.glob("??/??/*"):
+        for path in self.root.glob("??/*"):
             if len(path.name) == 64:
                 yield path.name
 

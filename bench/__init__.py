@@ -1,0 +1,1 @@
+"""Benchmarks: load generators and side-by-side comparisons; they print figures, never assert."""
