@@ -49,5 +49,19 @@ def parse_flags(names: Iterable[str]) -> tuple[int, list[str]]:
     return bits, keywords
 
 
+# Every combination of system flags, precomputed: listing a 100,000-message folder asks this
+# once per message.
+_COMBINATIONS = [tuple(_NAMES[f] for f in Flag if bits & f) for bits in range(32)]
+
+
 def flag_names(bits: int, keywords: Iterable[str] = ()) -> list[str]:
-    return [_NAMES[f] for f in Flag if bits & f] + list(keywords)
+    names = list(_COMBINATIONS[bits & 31])
+    if keywords:
+        names.extend(keywords)
+    return names
+
+
+def flag_tuple(bits: int, keywords: list[str] | None) -> tuple[str, ...]:
+    """The same as a tuple, without copying when there are no keywords (the common case)."""
+    system = _COMBINATIONS[bits & 31]
+    return system + tuple(keywords) if keywords else system

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     Enum,
@@ -24,8 +24,23 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from provisioning.db import Base, IntPK, Timestamp, UTCDateTime, utcnow
+
+
+class KeywordList(TypeDecorator[list[str]]):
+    """IMAP keywords as one space-separated text column: keywords are atoms and never contain a
+    space, and splitting text is several times cheaper than decoding JSON for every listed row."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: list[str] | None, dialect: Any) -> str:
+        return " ".join(value or ())
+
+    def process_result_value(self, value: str | None, dialect: Any) -> list[str]:
+        return value.split() if value else []
 
 
 class SpecialUse(enum.Enum):
@@ -83,7 +98,7 @@ class Message(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     internal_date: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     flags: Mapped[int] = mapped_column(Integer, default=0)  # bitmask of mailnodes.store.flags.Flag
-    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[str]] = mapped_column(KeywordList(), default=list)
     modseq: Mapped[int] = mapped_column(BigInteger)
     # Parsed summary (decoded to text) for listing without opening the body.
     from_addr: Mapped[str] = mapped_column(Text, default="")

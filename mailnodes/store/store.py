@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mailnodes.store.blobs import BlobStore, sha256_hex
-from mailnodes.store.flags import Flag, flag_names, parse_flags
+from mailnodes.store.flags import Flag, flag_names, flag_tuple, parse_flags
 from mailnodes.store.models import Blob, Folder, Message, SpecialUse, Tombstone
 from mailnodes.store.summary import summarise
 from mailnodes.store.views import (
@@ -399,12 +399,13 @@ class MessageStore:
         """UID, flags and MODSEQ of every message, in UID order (what a client syncs first)."""
         with self.db.sessions() as session:
             self._folder(session, mailbox_id, folder_id)
-            rows = session.execute(
+            # Core execution: no ORM row processing for what can be 100,000 rows.
+            rows = session.connection().execute(
                 select(Message.uid, Message.flags, Message.keywords, Message.modseq)
                 .where(Message.folder_id == folder_id)
                 .order_by(Message.uid)
             )
-            return [FlagState(r.uid, tuple(flag_names(r.flags, r.keywords)), r.modseq) for r in rows]
+            return [FlagState(uid, flag_tuple(bits, keywords), modseq) for uid, bits, keywords, modseq in rows]
 
     def read(self, mailbox_id: int, folder_id: int, uid: int) -> bytes:
         with self.db.sessions() as session:
@@ -426,7 +427,7 @@ class MessageStore:
                 .where(Message.folder_id == folder_id, Message.modseq > modseq)
                 .order_by(Message.uid)
             )
-            changed = tuple(FlagState(r.uid, tuple(flag_names(r.flags, r.keywords)), r.modseq) for r in rows)
+            changed = tuple(FlagState(uid, flag_tuple(bits, keywords), modseq) for uid, bits, keywords, modseq in rows)
             expunged = tuple(session.scalars(
                 select(Tombstone.uid).where(Tombstone.folder_id == folder_id, Tombstone.modseq > modseq)
                 .order_by(Tombstone.uid)
