@@ -9,9 +9,11 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from provisioning import names
 from provisioning.errors import Conflict, InvalidInput, NotFound
 from provisioning.models import Address, Domain, Group, Mailbox, MailingList, PostOffice
 from provisioning.principal import Principal
+from provisioning.settings import read_settings
 
 T = TypeVar("T")
 MAX_PAGE = 1000
@@ -146,3 +148,23 @@ def name_free(session: Session, po: PostOffice, name: str) -> None:
     for model in (Mailbox, Group, MailingList):
         if session.scalar(select(model.id).where(model.postoffice_id == po.id, model.name_key == key)):
             raise Conflict(f"{name} is already a mailbox, group or list name in {po.name}", field="name")
+
+
+def plan_addresses(
+    session: Session, po: PostOffice, name: str, explicit: list[str] | None = None, *, field: str = "name"
+) -> list[tuple[str, int]]:
+    """The (address, domain id) pairs a new mailbox, group or list named ``name`` gets: the
+    addresses given, or name@domain on every domain of the post office (on its first domain only
+    when ``directory.create_address_per_domain`` is off). Each must be free."""
+    if explicit is not None:
+        normalised = [names.address(a, field="addresses") for a in explicit]
+        wanted = [(a, domain_for_address(session, po, a, field="addresses").id) for a in normalised]
+    else:
+        every = read_settings(session, ["directory.create_address_per_domain"], postoffice_id=po.id)[
+            "directory.create_address_per_domain"
+        ]
+        domains = domains_of(session, po)
+        wanted = [(f"{name.lower()}@{d.name}", d.id) for d in (domains if every else domains[:1])]
+    for address, _ in wanted:
+        require_free_address(session, address, field=field)
+    return wanted

@@ -16,15 +16,13 @@ from provisioning.services._common import (
     Page,
     check_bool,
     check_text,
-    domain_for_address,
     find_group,
     find_postoffice,
     name_free,
     paginate,
+    plan_addresses,
     reject_unknown,
-    require_free_address,
 )
-from provisioning.services.mailboxes import _addresses_for_new_mailbox
 
 
 def create_group(
@@ -35,12 +33,7 @@ def create_group(
     with ctx.db.transaction() as session:
         po = find_postoffice(session, actor, postoffice, write=True)
         name_free(session, po, name)
-        if addresses is None:
-            wanted = _addresses_for_new_mailbox(session, po, name)
-        else:
-            wanted = [(a, domain_for_address(session, po, a).id) for a in (names.address(x) for x in addresses)]
-        for address, _ in wanted:
-            require_free_address(session, address)
+        wanted = plan_addresses(session, po, name, addresses)
         group = Group(postoffice_id=po.id, name=name, name_key=name.lower(), disabled=False,
                       description=check_text(description, "description", max_length=4000, single_line=False))
         session.add(group)

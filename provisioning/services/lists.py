@@ -32,15 +32,13 @@ from provisioning.services._common import (
     Page,
     check_bool,
     check_text,
-    domain_for_address,
     find_list,
     find_postoffice,
     name_free,
     paginate,
+    plan_addresses,
     reject_unknown,
-    require_free_address,
 )
-from provisioning.services.mailboxes import _addresses_for_new_mailbox
 
 _ENUMS: dict[str, type[enum.Enum]] = {
     "subscription_mode": SubscriptionMode,
@@ -110,12 +108,7 @@ def create_list(
     with ctx.db.transaction() as session:
         po = find_postoffice(session, actor, postoffice, write=True)
         name_free(session, po, name)
-        if addresses is None:
-            wanted = _addresses_for_new_mailbox(session, po, name)
-        else:
-            wanted = [(a, domain_for_address(session, po, a).id) for a in (names.address(x) for x in addresses)]
-        for address, _ in wanted:
-            require_free_address(session, address)
+        wanted = plan_addresses(session, po, name, addresses)
         row = MailingList(
             postoffice_id=po.id, name=name, name_key=name.lower(), description="", disabled=False,
             subscription_mode=SubscriptionMode.CONFIRMED, posting_mode=PostingMode.SUBSCRIBERS,

@@ -8,7 +8,7 @@ for a single post office or mailbox.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -49,13 +49,26 @@ def set_redirection(
 
 
 def get_redirection(ctx: Context, actor: Principal, postoffice: str | int, mailbox: str) -> Redirection | None:
-    with ctx.db.transaction() as session:
-        return session.get(Redirection, find_mailbox_in(session, actor, postoffice, mailbox).id)
+    return _get_option(ctx, actor, postoffice, mailbox, Redirection)
 
 
 def clear_redirection(ctx: Context, actor: Principal, postoffice: str | int, mailbox: str) -> None:
+    _clear_option(ctx, actor, postoffice, mailbox, Redirection)
+
+
+OptionRow = TypeVar("OptionRow", Redirection, Autoresponder)
+
+
+def _get_option(
+    ctx: Context, actor: Principal, postoffice: str | int, mailbox: str, model: type[OptionRow]
+) -> OptionRow | None:
     with ctx.db.transaction() as session:
-        row = session.get(Redirection, find_mailbox_in(session, actor, postoffice, mailbox, write=True).id)
+        return session.get(model, find_mailbox_in(session, actor, postoffice, mailbox).id)
+
+
+def _clear_option(ctx: Context, actor: Principal, postoffice: str | int, mailbox: str, model: type[OptionRow]) -> None:
+    with ctx.db.transaction() as session:
+        row = session.get(model, find_mailbox_in(session, actor, postoffice, mailbox, write=True).id)
         if row is not None:
             session.delete(row)
 
@@ -95,15 +108,11 @@ def set_autoresponder(
 
 
 def get_autoresponder(ctx: Context, actor: Principal, postoffice: str | int, mailbox: str) -> Autoresponder | None:
-    with ctx.db.transaction() as session:
-        return session.get(Autoresponder, find_mailbox_in(session, actor, postoffice, mailbox).id)
+    return _get_option(ctx, actor, postoffice, mailbox, Autoresponder)
 
 
 def clear_autoresponder(ctx: Context, actor: Principal, postoffice: str | int, mailbox: str) -> None:
-    with ctx.db.transaction() as session:
-        row = session.get(Autoresponder, find_mailbox_in(session, actor, postoffice, mailbox, write=True).id)
-        if row is not None:
-            session.delete(row)
+    _clear_option(ctx, actor, postoffice, mailbox, Autoresponder)
 
 
 # --- delivery events ---------------------------------------------------------------------------

@@ -24,14 +24,13 @@ from provisioning.services._common import (
     check_bool,
     check_quota,
     check_text,
-    domains_of,
     find_mailbox,
     find_postoffice,
     like_pattern,
     name_free,
     paginate,
+    plan_addresses,
     reject_unknown,
-    require_free_address,
 )
 from provisioning.settings import delete_scope_values, read_settings
 
@@ -66,15 +65,6 @@ def _reply_to(value: object) -> str | None:
     return None if value in (None, "") else names.address(value, field="reply_to")
 
 
-def _addresses_for_new_mailbox(session: Session, po: PostOffice, name: str) -> list[tuple[str, int]]:
-    domains = domains_of(session, po)
-    every = read_settings(session, ["directory.create_address_per_domain"], postoffice_id=po.id)[
-        "directory.create_address_per_domain"
-    ]
-    chosen = domains if every else domains[:1]
-    return [(f"{name.lower()}@{d.name}", d.id) for d in chosen]
-
-
 def create_mailbox_in(
     session: Session,
     ctx: Context,
@@ -107,9 +97,7 @@ def create_mailbox_in(
         if not isinstance(password, str):
             raise InvalidInput("password must be text", field="password")
         policy.check(password)
-    addresses = _addresses_for_new_mailbox(session, po, name)
-    for address, _ in addresses:
-        require_free_address(session, address, field="name")
+    addresses = plan_addresses(session, po, name)
     mailbox = Mailbox(
         postoffice_id=po.id, name=name, name_key=name.lower(), type=kind, quota_kb=quota,
         friendly_name=check_text(friendly_name, "friendly_name"), reply_to=_reply_to(reply_to),

@@ -369,3 +369,16 @@ def test_postoffice_listing_pages_filters_and_sorts(ctx: Context) -> None:
     with pytest.raises(InvalidInput):
         postoffices.list_postoffices(ctx, SYSTEM, limit=0)
     assert read_setting is not None
+
+
+def test_redirection_and_autoresponder_set_read_and_clear(acme: Context) -> None:
+    mailboxes.create_mailbox(acme, SYSTEM, "acme", "alice", PW)
+    mailbox_options.set_redirection(acme, SYSTEM, "acme", "alice", ["A@Remote.test", "a@remote.test", "b@remote.test"],
+                                    keep_copy=True)
+    row = mailbox_options.get_redirection(acme, SYSTEM, "acme", "alice")
+    assert row is not None and row.targets == ["a@remote.test", "b@remote.test"] and row.keep_copy
+    mailbox_options.set_autoresponder(acme, SYSTEM, "acme", "alice", subject="Away", body="Back soon")
+    mailbox_options.clear_redirection(acme, SYSTEM, "acme", "alice")
+    mailbox_options.clear_autoresponder(acme, SYSTEM, "acme", "alice")
+    assert mailbox_options.get_redirection(acme, SYSTEM, "acme", "alice") is None
+    assert mailbox_options.get_autoresponder(acme, SYSTEM, "acme", "alice") is None
