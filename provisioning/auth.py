@@ -18,6 +18,7 @@ is on is one kept, encrypted with the server key; turning the setting off erases
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,9 +47,13 @@ from provisioning.passwords import (
 from provisioning.principal import Principal, Role
 from provisioning.settings.store import on_setting_written, read_settings
 
-# Verified against when the login name matches no mailbox, so that a wrong name costs as much time
-# as a wrong password and names cannot be probed by timing.
-_DUMMY_HASH = hash_password("mailhive-timing-equaliser")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the login name matches no mailbox, so that a wrong name costs as
+    much time as a wrong password and names cannot be probed by timing. Made on first use: hashing
+    costs tens of milliseconds that every command-line start would otherwise pay."""
+    return hash_password("mailhive-timing-equaliser")
 
 _THROTTLE_SETTINGS = [
     "auth.slowdown_after_failures",
@@ -277,7 +282,7 @@ def _check_credentials(
     verifier: Callable[[str], bool] | None,
 ) -> bool:
     if password is not None:
-        return verify_password(mailbox.password_hash if mailbox else _DUMMY_HASH, password) and mailbox is not None
+        return verify_password(mailbox.password_hash if mailbox else _dummy_hash(), password) and mailbox is not None
     if verifier is not None and mailbox is not None and legacy_mechanisms_enabled(session):
         secret = legacy_secret(ctx.keyring, mailbox)
         return secret is not None and verifier(secret)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+import mailhive.schema  # noqa: F401  (registers every model on Base.metadata)
+from mailnodes.store import FilesystemBlobStore, MessageStore
 from provisioning.context import Context
 from provisioning.db import Base, Database
 from provisioning.keyring import Keyring
-
-import mailhive.schema  # noqa: F401  (registers every model on Base.metadata)
 
 PG_ADMIN_URL = os.environ.get("MAILHIVE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -95,14 +95,12 @@ def keyring() -> Keyring:
 
 
 @pytest.fixture
-def store(db: Database, tmp_path: Path) -> "MessageStore":
+def store(db: Database, tmp_path: Path) -> MessageStore:
     """The message store on each backend, with filesystem blobs under the test's directory."""
-    from mailnodes.store import FilesystemBlobStore, MessageStore
-
     return MessageStore(db, FilesystemBlobStore(tmp_path / "blobs"))
 
 
 @pytest.fixture
-def ctx(db: Database, keyring: Keyring, store: "MessageStore") -> Context:
+def ctx(db: Database, keyring: Keyring, store: MessageStore) -> Context:
     """A directory context with the message store attached, on each backend."""
     return Context(db=db, keyring=keyring, lifecycle=store.lifecycle)

@@ -83,7 +83,7 @@ class FilesystemBlobStore:
         else:
             temps = list(self._pool.map(lambda kv: self._write_temp(*kv), unique.items()))
         directories: set[Path] = set()
-        for sha, tmp in zip(unique, temps):
+        for sha, tmp in zip(unique, temps, strict=True):
             target = self.path(sha)
             try:
                 os.replace(tmp, target)  # same content under the same name: replacing is harmless

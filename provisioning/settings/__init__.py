@@ -41,7 +41,7 @@ __all__ = [
     "write_setting",
 ]
 
-# Import the catalogues for their definitions.
-from provisioning.settings import catalog_directory as _catalog_directory  # noqa: E402,F401
-# Modules whose reactions to setting changes must be registered whenever settings are written.
+# The catalogues, for their definitions; then the modules whose reactions to setting changes
+# (on_setting_written) must be registered whenever settings can be written.
 from provisioning import auth as _auth  # noqa: E402,F401
+from provisioning.settings import catalog_directory as _catalog_directory  # noqa: E402,F401

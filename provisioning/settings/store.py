@@ -17,7 +17,6 @@ from provisioning.models import SettingScope, SettingValue
 from provisioning.principal import Principal
 from provisioning.settings.registry import Setting, lookup
 
-
 WriteHook = Callable[[Session, Any], None]
 _WRITE_HOOKS: dict[str, list[WriteHook]] = {}
 
@@ -26,8 +25,10 @@ def on_setting_written(setting_id: str) -> Callable[[WriteHook], WriteHook]:
     """Register ``hook(session, new_server_value)`` to run, in the writer's transaction, after a
     server-scope value of that setting is set or unset (e.g. erasing secrets a setting governs)."""
 
+    # Keyed by the id as given (a canonical id, not an alias): the catalogue defining it may be
+    # imported after the module registering the hook.
     def register(hook: WriteHook) -> WriteHook:
-        _WRITE_HOOKS.setdefault(lookup(setting_id).id, []).append(hook)
+        _WRITE_HOOKS.setdefault(setting_id, []).append(hook)
         return hook
 
     return register

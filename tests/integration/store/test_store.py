@@ -74,7 +74,7 @@ def test_summary_is_parsed_and_broken_messages_still_append(store: MessageStore,
 
 
 def test_listing_newest_first_with_a_cursor(store: MessageStore, box: Box) -> None:
-    base = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     store.append_many(box.mailbox_id, box.inbox,
                       [NewMessage(message(n), internal_date=base + dt.timedelta(hours=n)) for n in range(7)])
     page = store.list_messages(box.mailbox_id, box.inbox, limit=3)
@@ -244,7 +244,7 @@ def test_database_blob_backend_keeps_bodies_in_rows(db: Database) -> None:
 def test_purge_inbox_by_age_and_scope_with_principal_checks(store: MessageStore) -> None:
     a = make_mailbox(store, "a", "alice")
     b = make_mailbox(store, "b", "bob")
-    now = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
     for box in (a, b):
         store.append_many(box.mailbox_id, box.inbox, [
             NewMessage(message(1), internal_date=now - dt.timedelta(days=40)),

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Mailhive schema (env.py, script.py.mako, versions/)."""
