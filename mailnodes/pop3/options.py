@@ -24,7 +24,7 @@ class Pop3Options:
     more); ``max_auth_line`` the same for SASL responses and an AUTH command with an initial
     response (long tokens such as XOAUTH2's do not fit in 255 octets);
     ``max_buffer`` the most unread input held (more closes the connection);
-    ``max_bad_commands`` the client mistakes tolerated before the connection is closed.
+    ``max_bad_commands`` the count of client mistakes at which the connection is closed.
     """
 
     apop: bool = False

@@ -1,0 +1,1 @@
+"""Unit tests of the sans-IO POP3 core (no sockets)."""
