@@ -58,6 +58,10 @@ class Config:
         return self.data_dir / "tls"
 
     @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
     def tls_cert_path(self) -> Path:
         return self.tls_dir / "server.crt"
 

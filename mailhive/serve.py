@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from api import create_app
 from mailhive.runtime import Runtime
+from mailnodes.net import server_tls_context
+from mailnodes.pop3.server import serve_pop3
 from provisioning.errors import InvalidInput
 
 DEFAULT_PORTS: dict[str, int] = {
@@ -76,14 +79,38 @@ async def start_http(runtime: Runtime, bind: str, port: int) -> Stoppable:
     return HttpService(server)
 
 
+def _tls_context(runtime: Runtime) -> ssl.SSLContext | None:
+    """The node's certificate, or None when there is none (then no STLS/STARTTLS is offered)."""
+    config = runtime.config
+    if not (config.tls_cert_path.exists() and config.tls_key_path.exists()):
+        return None
+    return server_tls_context(config.tls_cert_path, config.tls_key_path)
+
+
+async def _start_pop3(runtime: Runtime, bind: str, port: int, *, implicit_tls: bool) -> Stoppable:
+    context = _tls_context(runtime)
+    if implicit_tls and context is None:
+        raise OSError(f"no TLS certificate in {runtime.config.tls_dir}; run `mailhive init`")
+    return await serve_pop3(runtime.ctx, runtime.store, bind=bind, port=port, implicit_tls=implicit_tls,
+                            tls_context=context, log_dir=runtime.config.log_dir)
+
+
+async def start_pop3(runtime: Runtime, bind: str, port: int) -> Stoppable:
+    return await _start_pop3(runtime, bind, port, implicit_tls=False)
+
+
+async def start_pop3s(runtime: Runtime, bind: str, port: int) -> Stoppable:
+    return await _start_pop3(runtime, bind, port, implicit_tls=True)
+
+
 SERVICES: dict[str, Starter | None] = {
     "smtp": None,
     "submission": None,
     "smtps": None,
     "imap": None,
     "imaps": None,
-    "pop3": None,
-    "pop3s": None,
+    "pop3": start_pop3,
+    "pop3s": start_pop3s,
     "xmpp": None,
     "http": start_http,
 }

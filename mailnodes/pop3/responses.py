@@ -59,6 +59,12 @@ def split_lines(data: bytes) -> list[bytes]:
     return lines
 
 
+def _is_canonical(data: bytes) -> bool:
+    """Every line, the last included, ends in CRLF, and there is no bare CR or LF."""
+    crlf = data.count(b"\r\n")
+    return data.endswith(b"\r\n") and data.count(b"\n") == crlf and data.count(b"\r") == crlf
+
+
 def pop3_size(data: bytes) -> int:
     """The size POP3 announces for a message: octets once every line ends in CRLF."""
     return sum(len(line) + 2 for line in split_lines(data))
@@ -102,6 +108,9 @@ def top_lines(data: bytes, body_lines: int) -> list[bytes]:
 def message_response(data: bytes, *, top: int | None = None, text: str | None = None) -> bytes:
     """A RETR response (``top`` is None) or a TOP response (headers + ``top`` body lines)."""
     if top is None:
+        if _is_canonical(data):  # the store's wire form: stuff in one pass, no line list
+            stuffed = (b"." if data.startswith(b".") else b"") + data.replace(b"\r\n.", b"\r\n..")
+            return ok_line(text if text is not None else f"{len(data)} octets") + stuffed + b".\r\n"
         lines = split_lines(data)
         first = ok_line(text if text is not None else f"{sum(len(x) + 2 for x in lines)} octets")
     else:

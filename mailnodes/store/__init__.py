@@ -15,7 +15,16 @@ from mailnodes.store.store import (
     NewMessage,
     normalise_folder_name,
 )
-from mailnodes.store.views import Appended, Changes, FlagsStored, FlagState, FolderInfo, MessageInfo, Usage
+from mailnodes.store.views import (
+    Appended,
+    Changes,
+    FlagsStored,
+    FlagState,
+    FolderInfo,
+    MessageInfo,
+    MessageRef,
+    Usage,
+)
 
 __all__ = [
     "DEFAULT_FOLDERS",
@@ -32,6 +41,7 @@ __all__ = [
     "FolderInfo",
     "LocalChangeHub",
     "MessageInfo",
+    "MessageRef",
     "MessageStore",
     "NewMessage",
     "SpecialUse",

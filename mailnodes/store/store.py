@@ -16,6 +16,7 @@ session, and a folder of another mailbox is reported as not found.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mailnodes.store.blobs import BlobStore, sha256_hex
+from mailnodes.store.blobs import BlobMissing, BlobStore, sha256_hex
 from mailnodes.store.flags import Flag, flag_names, flag_tuple, parse_flags
 from mailnodes.store.models import Blob, Folder, Message, SpecialUse, Tombstone
 from mailnodes.store.summary import summarise
@@ -36,6 +37,7 @@ from mailnodes.store.views import (
     FlagState,
     FolderInfo,
     MessageInfo,
+    MessageRef,
     Usage,
 )
 from provisioning.db import Database, utcnow
@@ -54,6 +56,17 @@ DEFAULT_FOLDERS: tuple[tuple[str, SpecialUse], ...] = (
 SEPARATOR = "/"
 MAX_MESSAGE_BYTES = 512 * 1024 * 1024
 FlagMode = Literal["add", "remove", "replace"]
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def canonical_crlf(data: bytes) -> bytes:
+    """The message with every line, the last one included, ending in CRLF (bare LF and bare CR
+    converted): the store keeps this wire form, so the size it records is the size IMAP's
+    RFC822.SIZE and POP3's LIST announce and the octets RETR sends."""
+    crlf = data.count(b"\r\n")
+    if not (data.count(b"\n") == crlf and data.count(b"\r") == crlf):
+        data = _LINE_END.sub(b"\r\n", data)
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 
 class ChangeListener(Protocol):
@@ -305,17 +318,18 @@ class MessageStore:
             if len(item.data) > MAX_MESSAGE_BYTES:
                 raise InvalidInput("message too large", field="message")
             bits, keywords = parse_flags(item.flags)
-            sha = sha256_hex(item.data)
-            bodies[sha] = bytes(item.data)
-            prepared.append((item, sha, bits, keywords))
+            data = canonical_crlf(bytes(item.data))
+            sha = sha256_hex(data)
+            bodies[sha] = data
+            prepared.append((item, data, sha, bits, keywords))
         self._store_blobs(session, bodies)
         modseq = folder.highest_modseq + 1
         uid = folder.uidnext
         rows, results, unseen, total = [], [], 0, 0
-        for item, sha, bits, keywords in prepared:
-            summary = summarise(item.data)
+        for item, data, sha, bits, keywords in prepared:
+            summary = summarise(data)
             rows.append({
-                "folder_id": folder.id, "uid": uid, "blob_sha256": sha, "size": len(item.data),
+                "folder_id": folder.id, "uid": uid, "blob_sha256": sha, "size": len(data),
                 "internal_date": item.internal_date or now, "flags": bits, "keywords": keywords,
                 "modseq": modseq, "from_addr": summary.from_addr, "to_addrs": summary.to_addrs,
                 "cc_addrs": summary.cc_addrs, "subject": summary.subject, "sent_date": summary.sent_date,
@@ -324,7 +338,7 @@ class MessageStore:
             })
             results.append(Appended(uid=uid, uidvalidity=folder.uidvalidity, modseq=modseq))
             unseen += 0 if bits & Flag.SEEN else 1
-            total += len(item.data)
+            total += len(data)
             uid += 1
         session.execute(insert(Message), rows)
         folder.uidnext = uid
@@ -394,6 +408,30 @@ class MessageStore:
             if uids is not None:
                 query = query.where(Message.uid.in_(list(uids)))
             return [MessageInfo.of(m) for m in session.scalars(query)]
+
+    def refs(self, mailbox_id: int, folder_id: int) -> list[MessageRef]:
+        """UID, size and body of every message in UID order (a POP3 maildrop), without summaries."""
+        with self.db.sessions() as session:
+            self._folder(session, mailbox_id, folder_id)
+            rows = session.connection().execute(
+                select(Message.uid, Message.size, Message.blob_sha256)
+                .where(Message.folder_id == folder_id).order_by(Message.uid)
+            )
+            return [MessageRef(uid, size, sha) for uid, size, sha in rows]
+
+    def body(self, ref: MessageRef) -> bytes:
+        """The body of a message listed by ``refs`` (a folder the caller was allowed to read). A
+        file body is read without a database round trip; NotFound once the body has been released."""
+        if not self.blobs.in_database:
+            try:
+                return self.blobs.read(ref.blob_sha256)
+            except BlobMissing:
+                pass  # held in its row (written while the database backend was chosen), or gone
+        with self.db.sessions() as session:
+            row = session.execute(select(Blob.data).where(Blob.sha256 == ref.blob_sha256)).first()
+        if row is None:
+            raise NotFound(f"the body of message UID {ref.uid} is gone", field="uid")
+        return row.data if row.data is not None else self.blobs.read(ref.blob_sha256)
 
     def flags(self, mailbox_id: int, folder_id: int) -> list[FlagState]:
         """UID, flags and MODSEQ of every message, in UID order (what a client syncs first)."""

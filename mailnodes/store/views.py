@@ -57,6 +57,15 @@ class MessageInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageRef:
+    """A message's UID, size and body address: what a POP3 maildrop lists."""
+
+    uid: int
+    size: int
+    blob_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class FlagState:
     uid: int
     flags: tuple[str, ...]

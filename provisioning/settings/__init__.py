@@ -45,3 +45,4 @@ __all__ = [
 # (on_setting_written) must be registered whenever settings can be written.
 from provisioning import auth as _auth  # noqa: E402,F401
 from provisioning.settings import catalog_directory as _catalog_directory  # noqa: E402,F401
+from provisioning.settings import catalog_pop3 as _catalog_pop3  # noqa: E402,F401

@@ -39,7 +39,7 @@ define("password.require_symbol", SettingType.BOOL, False,
 # --- authentication ---------------------------------------------------------------------------
 define("auth.alternate_at_chars", SettingType.STR, "#$%",
        "Characters accepted in place of @ in login names (mailbox#postoffice); empty to accept only @.",
-       max_length=8)
+       max_length=8, aliases=("pop3.alternate_at_chars", "imap.alternate_at_chars"))
 define("auth.legacy_mechanisms", SettingType.BOOL, False,
        "Keep an encrypted password-equivalent for CRAM-MD5 and APOP. Off: those mechanisms are"
        " unavailable and no such secret is kept.", aliases=("auth.cram_md5",))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,7 @@ class Setting:
     max_length: int = 4096
     aliases: tuple[str, ...] = field(default=())
     secret: bool = False  # never printed back
+    check: Callable[[Any], str | None] | None = None  # beyond the type: the reason a value is refused
 
     @property
     def allowed(self) -> str:
@@ -64,8 +66,7 @@ class Setting:
     def _refuse(self, value: Any) -> InvalidInput:
         return InvalidInput(f"{self.id}: {value!r} is not allowed; expected {self.allowed}", field=self.id)
 
-    def coerce(self, value: Any) -> Any:
-        """The canonical value for ``value``, or InvalidInput naming the allowed range."""
+    def _coerce_type(self, value: Any) -> Any:
         kind = self.type
         if kind is SettingType.BOOL:
             if isinstance(value, bool):
@@ -103,6 +104,14 @@ class Setting:
         if not isinstance(value, str) or len(value) > self.max_length or "\0" in value:
             raise self._refuse(value)
         return value
+
+    def coerce(self, value: Any) -> Any:
+        """The canonical value for ``value``, or InvalidInput naming the allowed range."""
+        canonical = self._coerce_type(value)
+        reason = self.check(canonical) if self.check is not None else None
+        if reason:
+            raise InvalidInput(f"{self.id}: {reason}", field=self.id)
+        return canonical
 
     def render(self, value: Any) -> str:
         """A value as the command line shows it (and accepts it back)."""

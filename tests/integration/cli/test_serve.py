@@ -3,7 +3,9 @@ skips services that are not built, refuses unknown ones, and stops cleanly on SI
 from __future__ import annotations
 
 import json
+import poplib
 import signal
+import ssl
 import subprocess
 import urllib.error
 import urllib.request
@@ -61,6 +63,38 @@ def test_serve_answers_health_and_stops_on_sigterm(mailhive: Runner, data_dir: P
     assert proc.stderr is not None and "smtp: not built yet, skipped" in proc.stderr.read()
     with pytest.raises(OSError):  # the port is released
         urllib.request.urlopen(f"http://127.0.0.1:{http_port}/api/v1/health", timeout=3)
+
+
+@pytest.mark.timeout(60)
+def test_serve_runs_pop3_and_pop3s_for_the_directory(mailhive: Runner, data_dir: Path,
+                                                     spawn_env: dict[str, str]) -> None:
+    assert mailhive("init").code == 0
+    assert mailhive("postoffice", "create", "acme", "--password", "Postmaster-secret-1").code == 0
+    assert mailhive("mailbox", "create", "acme", "alice", "--password", "Alice-secret-1").code == 0
+    pop3_port, pop3s_port = free_port(), free_port()
+    proc = _start(data_dir, spawn_env, f"pop3={pop3_port},pop3s={pop3s_port}")
+    try:
+        assert _listening_url(proc, "pop3") == f"127.0.0.1:{pop3_port}"
+        assert _listening_url(proc, "pop3s") == f"127.0.0.1:{pop3s_port}"
+        client = poplib.POP3("127.0.0.1", pop3_port, timeout=10)
+        client.stls(ssl.create_default_context(cafile=str(data_dir / "tls" / "server.crt")))
+        client.user("alice@acme")
+        client.pass_("Alice-secret-1")
+        assert client.stat()[0] == 1  # the welcome message
+        client.quit()
+        secure = poplib.POP3_SSL("127.0.0.1", pop3s_port, timeout=10,
+                                 context=ssl.create_default_context(cafile=str(data_dir / "tls" / "server.crt")))
+        secure.user("alice@acme")
+        secure.pass_("Alice-secret-1")
+        assert secure.retr(1)[0].startswith(b"+OK")
+        secure.quit()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert list((data_dir / "logs").glob("pop3-activity-*.log"))
 
 
 def test_serve_refuses_unknown_services_and_bad_ports(mailhive: Runner) -> None:

@@ -70,7 +70,36 @@ def test_summary_is_parsed_and_broken_messages_still_append(store: MessageStore,
     assert first.sent_date is None
     assert first.has_attachments
     assert second.subject == "" and not second.has_attachments
-    assert store.read(box.mailbox_id, box.inbox, 2) == broken
+    assert store.read(box.mailbox_id, box.inbox, 2) == broken  # already in wire form: kept as is
+
+
+def test_bodies_are_kept_with_crlf_line_ends_and_sized_as_kept(store: MessageStore, box: Box) -> None:
+    """IMAP's RFC822.SIZE and POP3's sizes are the stored size, so the store keeps the wire form."""
+    mixed = b"Subject: mixed ends\nX-A: 1\r\n\r\nbare LF\nbare CR\rCRLF\r\nno end"
+    store.append(box.mailbox_id, box.inbox, mixed)
+    (info,) = store.messages(box.mailbox_id, box.inbox)
+    kept = store.read(box.mailbox_id, box.inbox, info.uid)
+    assert kept == b"Subject: mixed ends\r\nX-A: 1\r\n\r\nbare LF\r\nbare CR\r\nCRLF\r\nno end\r\n"
+    assert info.size == len(kept)
+    assert info.subject == "mixed ends"
+
+
+@pytest.mark.parametrize("backend", ["filesystem", "database"])
+def test_refs_and_bodies_read_without_the_folder(db: Database, tmp_path, backend: str) -> None:
+    blobs = FilesystemBlobStore(tmp_path / "blobs", grace_seconds=0) if backend == "filesystem" \
+        else DatabaseBlobStore(legacy_root=None)
+    store = MessageStore(db, blobs)
+    box = make_mailbox(store)
+    uids = [store.append(box.mailbox_id, box.inbox, message(n)).uid for n in (1, 2)]
+    refs = store.refs(box.mailbox_id, box.inbox)
+    assert [r.uid for r in refs] == uids
+    assert [store.body(r) for r in refs] == [store.read(box.mailbox_id, box.inbox, u) for u in uids]
+    assert [r.size for r in refs] == [len(store.body(r)) for r in refs]
+    store.delete_messages(box.mailbox_id, box.inbox, [uids[0]])
+    with pytest.raises(NotFound):
+        store.body(refs[0])  # released with its last reference
+    with pytest.raises(NotFound):
+        store.refs(box.mailbox_id + 999, box.inbox)
 
 
 def test_listing_newest_first_with_a_cursor(store: MessageStore, box: Box) -> None:

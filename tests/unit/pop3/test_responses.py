@@ -151,3 +151,21 @@ def test_multiline_refuses_line_breaks_and_stuffs_dots() -> None:
     assert multiline(b"+OK\r\n", [".x"]) == b"+OK\r\n..x\r\n.\r\n"
     with pytest.raises(LocalProtocolError):
         multiline(b"+OK\r\n", ["a\nb"])
+
+
+def test_the_fast_path_for_stored_messages_renders_as_the_line_by_line_path() -> None:
+    """Messages in the store's CRLF form take a one-pass stuffing path: it must match line by line."""
+    import random
+
+    from mailnodes.pop3.responses import ok_line, split_lines, stuff_lines
+
+    pieces = [b".", b"..", b"a", b"\r\n", b"\n", b"\r", b".\r\n", b"x.y", b"\r\n.\r\n"]
+    rng = random.Random(1939)
+    canonical_seen = 0
+    for _ in range(5000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        lines = split_lines(data)
+        expected = ok_line(f"{sum(len(x) + 2 for x in lines)} octets") + stuff_lines(lines)
+        assert message_response(data) == expected, data
+        canonical_seen += data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert canonical_seen > 100  # the fast path was exercised
