@@ -1,0 +1,1 @@
+"""Unit tests of the MIME structure library (pure: bytes in, values out)."""
